@@ -1,0 +1,108 @@
+/**
+ * Intent classifiers: the 27-intent bitext model (plus an out-of-scope class for greetings and
+ * small talk) mapped to the product's five coarse intents, and the Banking77 model.
+ */
+import type { CoarseIntent } from '../../engine';
+import { loadModel } from './linear-model';
+
+/** The extra class train.py adds to the bitext model (CLINC150 small talk + our own chit-chat). */
+export const OUT_OF_SCOPE = 'other';
+
+/** Reference mapping from ../shared/data/bitext-customer-support/SOURCE.md. */
+const COARSE_OF: Readonly<Record<string, CoarseIntent>> = {
+  cancel_order: 'cancellation',
+  get_refund: 'cancellation',
+  track_refund: 'cancellation',
+  delete_account: 'cancellation',
+  place_order: 'purchase',
+  check_refund_policy: 'question',
+  check_cancellation_fee: 'question',
+  delivery_options: 'question',
+  delivery_period: 'question',
+  check_payment_methods: 'question',
+  check_invoices: 'question',
+  contact_customer_service: 'question',
+  review: 'general',
+  [OUT_OF_SCOPE]: 'general',
+};
+
+/** Coarse intent of a bitext label; every label not listed above is support. */
+export function coarseOf(fineIntent: string): CoarseIntent {
+  return COARSE_OF[fineIntent] ?? 'support';
+}
+
+/**
+ * Below this top probability the message is not clearly any support request, so it is
+ * reported as general rather than forced into the nearest intent. Chosen by hand: bitext
+ * validation messages are almost all above 0.6, greetings the model has not seen fall below.
+ */
+export const MIN_INTENT_PROBABILITY = 0.3;
+
+export interface IntentResult {
+  intent: CoarseIntent;
+  /** Bitext label, or null when the message is out of scope. */
+  fineIntent: string | null;
+  confidence: number;
+  /** The raw top label of the model (one of the 27 intents or "other"), for evaluation. */
+  label: string;
+  probability: number;
+}
+
+/**
+ * Greetings and thanks around a request ("hi, I want to cancel my order", "thanks, but where is
+ * my refund?"): the out-of-scope class would win on the pleasantry, so the request is also read
+ * without it.
+ */
+const PLEASANTRY =
+  /^(\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|thanks|thank you( (so|very) much)?|many thanks|ok(ay)?|great|cool|sorry|please|excuse me)\b[\s,.!:;-]*(but|and|so|there)?\b)+|\b(thanks|thank you|thx|cheers)( (so|very) much| in advance)?[\s.!]*$/i;
+
+export function classifyIntent(text: string): IntentResult {
+  const result = classifyWhole(text);
+  if (result.intent !== 'general' || result.label === 'review') return result;
+  const rest = text.replace(PLEASANTRY, '').trim();
+  if (rest === '' || rest === text.trim()) return result;
+  const inner = classifyWhole(rest);
+  return inner.intent === 'general' ? result : inner;
+}
+
+function classifyWhole(text: string): IntentResult {
+  const model = loadModel('bitext');
+  const { label, probability, probabilities } = model.predict(text);
+  if (label === OUT_OF_SCOPE || probability < MIN_INTENT_PROBABILITY) {
+    // Confidence that the message is general: the out-of-scope class plus every general label,
+    // or at least how unlikely the best support intent is.
+    let general = 0;
+    model.labels.forEach((l, i) => {
+      if (coarseOf(l) === 'general') general += probabilities[i];
+    });
+    return {
+      intent: 'general',
+      fineIntent: null,
+      confidence: Math.max(general, 1 - probability),
+      label,
+      probability,
+    };
+  }
+  // Confidence in the coarse intent is the probability mass of all fine labels mapped to it.
+  const intent = coarseOf(label);
+  let confidence = 0;
+  model.labels.forEach((l, i) => {
+    if (coarseOf(l) === intent) confidence += probabilities[i];
+  });
+  return { intent, fineIntent: label, confidence: Math.min(1, confidence), label, probability };
+}
+
+export interface BankingResult {
+  /** One of the 77 Banking77 categories (e.g. "card_arrival"). */
+  intent: string;
+  confidence: number;
+}
+
+/**
+ * Banking77 intent. Not used by analyseOffline (whose labels are the retail bitext ones); meant
+ * for agents of banks and fintechs, where it gives a much finer fineIntent.
+ */
+export function classifyBanking(text: string): BankingResult {
+  const { label, probability } = loadModel('banking77').predict(text);
+  return { intent: label, confidence: probability };
+}
