@@ -89,7 +89,8 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
     try {
       command = await ensureTool('ferretdb');
     } catch (err) {
-      if (err instanceof ToolUnavailableError) throw new Error(`${NO_DATABASE_HELP}\n(${err.message})`);
+      if (err instanceof ToolUnavailableError)
+        throw new Error(`${NO_DATABASE_HELP}\n(${err.message})`);
       throw err;
     }
     args = ['-listen-addr', `127.0.0.1:${port}`, '-data-dir', dataDir, '-log-level', 'error'];
