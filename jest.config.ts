@@ -12,6 +12,8 @@ const config: Config = {
   setupFiles: ['<rootDir>/tests/setup/env.ts'],
   testTimeout: 30_000,
   collectCoverageFrom: ['src/**/*.ts'],
+  // Transpile only: types are checked once by `npm run typecheck` (CI runs both), which keeps
+  // the suite fast and independent of type errors in files a test does not exercise.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 };
 

@@ -3,7 +3,11 @@ import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { agentRoutes } from './agents/agent.routes';
+import { analyticsRoutes } from './analytics/analytics.routes';
 import { authRoutes } from './auth/auth.routes';
+import { conversationRoutes } from './conversations/conversation.routes';
+import { handoffRoutes } from './handoff/handoff.routes';
 import type { AppContext } from './context';
 import { createAuthGuards } from './http/auth-guards';
 import { errorHandler, notFoundHandler } from './http/error-handler';
@@ -67,6 +71,10 @@ export function createApp(ctx: AppContext): Express {
   const guards = createAuthGuards(config.auth);
   app.use(healthRoutes(ctx, guards));
   app.use('/api/auth', authRoutes(config.auth, guards));
+  app.use('/api/agents', agentRoutes(ctx, guards));
+  app.use('/api/conversations', conversationRoutes(ctx, guards));
+  app.use('/api/analytics', analyticsRoutes(ctx, guards));
+  app.use('/api/handoffs', handoffRoutes(ctx, guards));
   app.use(openApiRoutes(config.version));
   app.use(staticFiles(config));
 

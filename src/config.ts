@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { SocketLimits } from './realtime/limits';
 
 /**
  * The environment, turned once into typed, validated, frozen config. Every variable read here is
@@ -41,6 +42,12 @@ const envSchema = z.object({
   AUDIO_PATH: z.string().default('public/audio'),
   MAX_FILE_SIZE: positiveInt(10 * 1024 * 1024),
   AUDIO_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
+  SOCKET_RATE_BURST: positiveInt(10),
+  SOCKET_RATE_PER_SECOND: z.coerce.number().positive().default(1),
+  SOCKET_IP_RATE_BURST: positiveInt(60),
+  SOCKET_IP_RATE_PER_SECOND: z.coerce.number().positive().default(10),
+  SOCKET_MAX_PER_IP: positiveInt(100),
+  SOCKET_MAX_MESSAGE_CHARS: positiveInt(4000),
   LIVEKIT_URL: z.string().default('ws://127.0.0.1:7880'),
   LIVEKIT_API_KEY: z.string().default('devkey'),
   LIVEKIT_API_SECRET: z.string().default('secret'),
@@ -70,6 +77,7 @@ export interface Config {
   http: { corsOrigins: string[]; bodyLimit: string };
   files: { uploadPath: string; audioPath: string; maxFileSize: number; audioRetentionDays: number };
   livekit: { url: string; apiKey: string; apiSecret: string; tokenTtl: string };
+  realtime: SocketLimits;
 }
 
 export class ConfigError extends Error {
@@ -179,6 +187,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): {
       apiKey: env.LIVEKIT_API_KEY,
       apiSecret: env.LIVEKIT_API_SECRET,
       tokenTtl: env.LIVEKIT_TOKEN_TTL,
+    },
+    realtime: {
+      socketBurst: env.SOCKET_RATE_BURST,
+      socketPerSecond: env.SOCKET_RATE_PER_SECOND,
+      ipBurst: env.SOCKET_IP_RATE_BURST,
+      ipPerSecond: env.SOCKET_IP_RATE_PER_SECOND,
+      maxSocketsPerIp: env.SOCKET_MAX_PER_IP,
+      maxViolations: 20,
+      maxMessageChars: env.SOCKET_MAX_MESSAGE_CHARS,
     },
   };
   return { config: deepFreeze(config), warnings };

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import type { AppContext } from './context';
+import { attachRealtime } from './realtime/server';
 
 export interface RunningServer {
   url: string;
@@ -21,7 +22,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const app = createApp(ctx);
   const httpServer = http.createServer(app);
-  const stoppers: Array<() => Promise<void>> = [];
+  const stoppers: Array<() => Promise<void>> = [attachRealtime(ctx, httpServer)];
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(port, host, () => resolve());

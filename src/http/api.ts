@@ -100,6 +100,8 @@ function standardErrors(spec: {
   return out;
 }
 
+const documented = new Set<string>();
+
 export class ApiRouter {
   readonly router = Router();
 
@@ -131,6 +133,10 @@ export class ApiRouter {
   }
 
   private document(spec: RouteSpec<ZodType, ZodType, ZodType>): void {
+    // createApp() may run many times in one process (tests): describe each route once.
+    const key = `${spec.method} ${this.basePath}${spec.path}`;
+    if (documented.has(key)) return;
+    documented.add(key);
     const responses: RouteConfig['responses'] = { ...standardErrors(spec) };
     for (const [status, r] of Object.entries(spec.responses)) {
       responses[status] = r.schema

@@ -22,6 +22,11 @@ export function staticFiles(config: Pick<Config, 'files'>) {
   };
   router.use('/audio', express.static(config.files.audioPath, options));
   router.use('/public/audio', express.static(config.files.audioPath, options));
+  // Avatars uploaded by owners: bytes were sniffed to be images and names are ours.
+  router.use(
+    '/uploads/avatars',
+    express.static(path.join(config.files.uploadPath, 'avatars'), options),
+  );
   router.use(
     '/public/avatars',
     express.static(path.resolve(__dirname, '..', '..', 'public', 'avatars'), options),

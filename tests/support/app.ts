@@ -42,7 +42,7 @@ export async function startTestApp(
   options: { env?: Record<string, string>; uri?: string; ai?: AiEngine } = {},
 ): Promise<TestApp> {
   const config = testConfig(options.env);
-  const logger = createLogger('silent');
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const uri = options.uri ?? process.env.MONGODB_TEST_URI;
   if (!uri) throw new Error('MONGODB_TEST_URI is not set: run tests through jest (global setup)');
   const db = await openDatabase(config, logger, { uri, dbName: testDatabaseName() });
