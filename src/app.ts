@@ -14,6 +14,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler';
 import { healthRoutes } from './http/health.routes';
 import { openApiRoutes } from './http/openapi';
 import { staticFiles } from './http/static-files';
+import { livekitRoutes, livekitWebhookRouter } from './voice/livekit.routes';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -66,11 +67,14 @@ export function createApp(ctx: AppContext): Express {
       exposedHeaders: ['X-Request-Id', 'X-Next-Cursor', 'Retry-After'],
     }),
   );
+  // LiveKit signs the raw webhook body: this router reads it before express.json() can.
+  app.use(livekitWebhookRouter(ctx));
   app.use(express.json({ limit: config.http.bodyLimit }));
 
   const guards = createAuthGuards(config.auth);
   app.use(healthRoutes(ctx, guards));
   app.use('/api/auth', authRoutes(config.auth, guards));
+  app.use('/api/livekit', livekitRoutes(ctx, guards));
   app.use('/api/agents', agentRoutes(ctx, guards));
   app.use('/api/conversations', conversationRoutes(ctx, guards));
   app.use('/api/analytics', analyticsRoutes(ctx, guards));

@@ -35,7 +35,7 @@ export type Status = (typeof CONVERSATION_STATUSES)[number];
 export type Channel = (typeof CHANNELS)[number];
 
 export interface ConversationFields {
-  userId: Types.ObjectId;
+  userId?: Types.ObjectId;
   agentId?: Types.ObjectId;
   title: string;
   messages: Types.DocumentArray<MessageFields>;
@@ -110,8 +110,11 @@ const messageSchema = new Schema<MessageFields>({
 
 const conversationSchema = new Schema<ConversationFields>(
   {
-    /** The owner: the signed-in user, or for visitor chats the agent's owner. */
-    userId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    /**
+     * The owner: the signed-in user, or for visitor chats the agent's owner. Absent only for a
+     * visitor's chat with the demo agent, which belongs to no account.
+     */
+    userId: { type: Schema.Types.ObjectId, ref: 'User', default: undefined },
     agentId: { type: Schema.Types.ObjectId, ref: 'Agent', default: undefined },
     title: { type: String, required: true, default: 'New Conversation', maxlength: 200 },
     messages: { type: [messageSchema], default: [] },

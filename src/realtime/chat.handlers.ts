@@ -136,8 +136,13 @@ export function registerChatHandlers(ctx: AppContext, socket: AppSocket, allow: 
           ...(demo ? { demoAgent: { ...DEMO_AGENT } } : {}),
         });
       } else {
-        // A human has the conversation: the message reached the operator, the AI stays quiet.
-        socket.emit('ai_response', { message: '', conversationId, messageId: null });
+        // A human has the conversation: the message reached the operator and the AI stays
+        // quiet. The liveness rule still needs one answer; an error event clears the client's
+        // busy state without showing an empty reply bubble.
+        socket.emit('error', {
+          message: 'A team member has this conversation and will reply here',
+          code: 'HANDOFF_ACTIVE',
+        });
       }
       answered = true;
       if (turn.handoffReason)

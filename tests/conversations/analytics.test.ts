@@ -10,26 +10,20 @@ describe('GET /api/analytics/overview and per agent', () => {
   it('aggregates conversations, messages, sentiment, intents, handoffs and satisfaction', async () => {
     const user = await registerUser(app);
     const agent = (
-      await app.http
-        .post('/api/agents')
-        .set(user.auth)
-        .send({
-          name: 'Max',
-          companyName: 'Acme',
-          personality: 'calm',
-          companyInfo: 'Acme sells blenders.',
-        })
+      await app.http.post('/api/agents').set(user.auth).send({
+        name: 'Max',
+        companyName: 'Acme',
+        personality: 'calm',
+        companyInfo: 'Acme sells blenders.',
+      })
     ).body;
     const other = (
-      await app.http
-        .post('/api/agents')
-        .set(user.auth)
-        .send({
-          name: 'Zed',
-          companyName: 'Zeta',
-          personality: 'calm',
-          companyInfo: 'Zeta sells lamps.',
-        })
+      await app.http.post('/api/agents').set(user.auth).send({
+        name: 'Zed',
+        companyName: 'Zeta',
+        personality: 'calm',
+        companyInfo: 'Zeta sells lamps.',
+      })
     ).body;
     const start = async (agentId: string) =>
       (await app.http.post('/api/conversations').set(user.auth).send({ agentId })).body
