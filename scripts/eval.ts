@@ -11,8 +11,11 @@ import {
   evalBitext,
   evalChitChat,
   evalUrgencyHandoff,
+  handoffSetFile,
   holdoutSets,
+  urgencyParts,
 } from './nlu/evaluate';
+import { readJsonl } from './nlu/datasets';
 import { formatConfusion, type BinaryReport, type Report } from './nlu/metrics';
 
 const pct = (x: number): string => x.toFixed(4);
@@ -41,6 +44,9 @@ function main(): void {
     console.log(bin(`urgent (${name})`, result.urgent));
     console.log(bin(`wantsHuman (${name})`, result.wantsHuman));
   }
+  const eval2 = urgencyParts(readJsonl(handoffSetFile('eval2')));
+  console.log(bin('urgent (eval2 set), rules alone', eval2.rules));
+  console.log(bin('urgent (eval2 set), model alone', eval2.model));
   console.log(bin('wantsHuman vs bitext contact_human_agent', bitext.wantsHuman));
   console.log(
     `${'CLINC150 small-talk + oos test -> general'.padEnd(46)} n=${String(chat.n).padStart(5)}  rate ${pct(chat.generalRate)}`,

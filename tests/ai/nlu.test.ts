@@ -55,6 +55,36 @@ describe('analyseOffline', () => {
     },
   );
 
+  it.each([
+    [
+      'This is ridiculous! The blender broke after two days and I want a refund right now.',
+      'cancellation',
+      'get_refund',
+    ],
+    [
+      'This is terrible service! I want a refund for my order right now.',
+      'cancellation',
+      'get_refund',
+    ],
+    ['I would like to buy two of these', 'purchase', 'place_order'],
+  ])(
+    'when an explicit request is wrapped in a complaint or unusual wording (%j), then it is %s (%s)',
+    (text, intent, fine) => {
+      const a = analyseOffline({ text });
+      expect(a.intent).toBe(intent);
+      expect(a.fineIntent).toBe(fine);
+      expect(a.confidence).toBeGreaterThan(0);
+      expect(a.confidence).toBeLessThanOrEqual(1);
+    },
+  );
+
+  it('when the customer declines a refund, then the refund cue does not fire', () => {
+    expect(
+      analyseOffline({ text: "I don't want a refund, just a replacement" }).fineIntent,
+    ).not.toBe('place_order');
+    expect(analyseOffline({ text: 'how much is it to buy a house' }).intent).toBe('general');
+  });
+
   it('when a greeting wraps a request, then the request wins', () => {
     expect(analyseOffline({ text: 'hi, I want to cancel my order' }).intent).toBe('cancellation');
     expect(analyseOffline({ text: 'thanks, but where is my refund?' }).intent).toBe('cancellation');
@@ -96,7 +126,7 @@ describe('analyseOffline', () => {
     analyseOffline({ text: 'warm up' });
     classifyBanking('my card has not arrived');
     const times = modelLoadTimes();
-    expect(Object.keys(times).sort()).toEqual(['airline', 'banking77', 'bitext']);
+    expect(Object.keys(times).sort()).toEqual(['airline', 'banking77', 'bitext', 'urgency']);
   });
 });
 
@@ -146,6 +176,13 @@ describe('urgency and hand-off rules', () => {
     ['Do you sell the Urgent Care First Aid Kit?', false],
     ['my card was stolen, block it', true],
     ['the site is down for all our customers', true],
+    ['Someone is logged into my account and changing my details', true],
+    ['Water is pouring through the ceiling from the flat upstairs', true],
+    ['There is a payment on my card I did not make', true],
+    ['What happens if my card is stolen abroad?', false],
+    ['My account was hacked two years ago, so I want to turn on 2FA', false],
+    ['I want a refund right now, this is ridiculous', false],
+    ['Does my plan cover urgent care visits?', false],
   ])('urgent(%j) = %s', (text, expected) => {
     expect(detectUrgent(text)).toBe(expected);
   });
@@ -155,6 +192,8 @@ describe('urgency and hand-off rules', () => {
     ['The agent was helpful, thanks', false],
     ['Can I talk to a real person?', true],
     ['stop the bot', true],
+    ["I'd like to be transferred to your returns department", true],
+    ['I want to know if the team shipped it', false],
   ])('wantsHuman(%j) = %s', (text, expected) => {
     expect(detectWantsHuman(text)).toBe(expected);
   });

@@ -12,7 +12,13 @@ import { detectUrgent, detectWantsHuman } from './signals';
 export { classifyBanking, classifyIntent, coarseOf, OUT_OF_SCOPE } from './intents';
 export type { BankingResult, IntentResult } from './intents';
 export { classifyPolarity } from './polarity';
-export { detectUrgent, detectWantsHuman } from './signals';
+export {
+  detectUrgent,
+  detectUrgentByRules,
+  detectWantsHuman,
+  urgencyProbability,
+  urgencyThreshold,
+} from './signals';
 export { detectCompanies, KNOWN_COMPANIES } from './companies';
 export { detectLanguage } from './language';
 export { loadModel, modelLoadTimes } from './linear-model';

@@ -56,13 +56,57 @@ export interface IntentResult {
 const PLEASANTRY =
   /^(\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|thanks|thank you( (so|very) much)?|many thanks|ok(ay)?|great|cool|sorry|please|excuse me)\b[\s,.!:;-]*(but|and|so|there)?\b)+|\b(thanks|thank you|thx|cheers)( (so|very) much| in advance)?[\s.!]*$/i;
 
+/**
+ * Explicit requests the model can miss when they come wrapped in a complaint or phrased unlike
+ * bitext ("This is ridiculous! The blender broke ... I want a refund right now.", "I would like
+ * to buy two of these"): the out-of-scope class, trained on CLINC's long-tail queries, wins on
+ * the unfamiliar words around them. Used only when the model said general.
+ */
+const EXPLICIT_REQUESTS: readonly [RegExp, string][] = [
+  [
+    /\b(want|need|demand|expect|like|get|give me|requesting|request|asking for|issue me)\b.{0,20}\b(a |my |the |full |complete )*refund\b|\brefund (me|my money|my order|the order|it)\b|\b(want|need|get|like) my money back\b/i,
+    'get_refund',
+  ],
+  [
+    /\b(want|would like|'d like|wish|wanna|going|ready|looking|trying|like) to (buy|purchase|order)\b|\b(buy|purchase|order) (two|three|four|five|\d+|a couple|a few|some|one|another|more)\b/i,
+    'place_order',
+  ],
+];
+/** "I don't want a refund", "not looking to buy": the request is declined, no cue. */
+const DECLINED_REQUEST =
+  /\b(don't|do not|didn't|not|never|no longer|doesn't)\b.{0,12}\b(want|need|like|looking|going|trying|buy|refund)\b/i;
+
 export function classifyIntent(text: string): IntentResult {
   const result = classifyWhole(text);
   if (result.intent !== 'general' || result.label === 'review') return result;
   const rest = text.replace(PLEASANTRY, '').trim();
-  if (rest === '' || rest === text.trim()) return result;
-  const inner = classifyWhole(rest);
-  return inner.intent === 'general' ? result : inner;
+  if (rest !== '' && rest !== text.trim()) {
+    const inner = classifyWhole(rest);
+    if (inner.intent !== 'general') return inner;
+  }
+  return explicitRequest(text) ?? result;
+}
+
+function explicitRequest(text: string): IntentResult | null {
+  if (DECLINED_REQUEST.test(text)) return null;
+  const hit = EXPLICIT_REQUESTS.find(([re]) => re.test(text));
+  if (!hit) return null;
+  const label = hit[1];
+  const model = loadModel('bitext');
+  const { probabilities } = model.predict(text);
+  const intent = coarseOf(label);
+  // Confidence given that it is a support request: the coarse intent's share of the probability
+  // mass of all support labels (the out-of-scope class is what the cue overrides).
+  let own = 0;
+  let support = 0;
+  model.labels.forEach((l, i) => {
+    if (coarseOf(l) === 'general') return;
+    support += probabilities[i];
+    if (coarseOf(l) === intent) own += probabilities[i];
+  });
+  const confidence = support > 0 ? Math.min(1, own / support) : 0;
+  const probability = probabilities[model.labels.indexOf(label)];
+  return { intent, fineIntent: label, confidence, label, probability };
 }
 
 function classifyWhole(text: string): IntentResult {

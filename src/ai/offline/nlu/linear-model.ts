@@ -179,7 +179,7 @@ export class LinearTextModel {
   }
 }
 
-export type ModelName = 'bitext' | 'banking77' | 'airline';
+export type ModelName = 'bitext' | 'banking77' | 'airline' | 'urgency';
 
 const cache = new Map<ModelName, LinearTextModel>();
 const loadMs = new Map<ModelName, number>();
