@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import type { AppContext } from './context';
 import { attachRealtime } from './realtime/server';
+import { scheduleAudioRetention } from './voice/audio-retention';
 
 export interface RunningServer {
   url: string;
@@ -22,7 +23,10 @@ export async function startServer(
 ): Promise<RunningServer> {
   const app = createApp(ctx);
   const httpServer = http.createServer(app);
-  const stoppers: Array<() => Promise<void>> = [attachRealtime(ctx, httpServer)];
+  const stoppers: Array<() => Promise<void>> = [
+    attachRealtime(ctx, httpServer),
+    scheduleAudioRetention(ctx.audio, ctx.config.files.audioRetentionDays, ctx.logger),
+  ];
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(port, host, () => resolve());

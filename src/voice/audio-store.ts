@@ -39,11 +39,11 @@ export class AudioStore {
     return removed;
   }
 
-  /** Deletes audio older than the retention period; returns how many files went. */
-  async sweep(retentionDays: number, now = Date.now()): Promise<number> {
-    if (retentionDays <= 0) return 0;
+  /** Deletes audio older than the retention period; returns the URLs of the files that went. */
+  async sweep(retentionDays: number, now = Date.now()): Promise<string[]> {
+    if (retentionDays <= 0) return [];
     const cutoff = now - retentionDays * 86_400_000;
-    let removed = 0;
+    const removed: string[] = [];
     const names = await readdir(this.dir).catch(() => [] as string[]);
     for (const name of names) {
       if (!AudioStore.NAME.test(name)) continue;
@@ -51,7 +51,7 @@ export class AudioStore {
       const info = await stat(file).catch(() => null);
       if (info && info.mtimeMs < cutoff) {
         await rm(file, { force: true });
-        removed += 1;
+        removed.push(`/audio/${name}`);
       }
     }
     return removed;
