@@ -14,7 +14,9 @@ async function main(): Promise<void> {
   const input = file && file !== '-' ? createReadStream(file) : process.stdin;
   const engine = createAiEngine(aiOptionsFromEnv(process.env));
   const summary = await analyseJsonLines((i) => engine.analyse(i), input, process.stdout);
-  process.stderr.write(`analysed ${summary.ok} messages with ${engine.name}, ${summary.failed} errors\n`);
+  process.stderr.write(
+    `analysed ${summary.ok} messages with ${engine.name}, ${summary.failed} errors\n`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -13,15 +13,12 @@ describe('audio retention', () => {
   it('deletes audio past the retention period and unlinks it from its messages', async () => {
     const user = await registerUser(app);
     const agent = (
-      await app.http
-        .post('/api/agents')
-        .set(user.auth)
-        .send({
-          name: 'Max',
-          companyName: 'Acme',
-          personality: 'calm',
-          companyInfo: 'Acme sells blenders.',
-        })
+      await app.http.post('/api/agents').set(user.auth).send({
+        name: 'Max',
+        companyName: 'Acme',
+        personality: 'calm',
+        companyInfo: 'Acme sells blenders.',
+      })
     ).body;
     const c = (
       await app.http.post('/api/conversations').set(user.auth).send({ agentId: agent._id })
