@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -21,6 +22,7 @@ func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
 	dataDir := flag.String("data-dir", "data/ferretdb", "directory for the SQLite databases")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	exitWithParent := flag.Bool("exit-with-parent", true, "stop when the parent process exits")
 	flag.Parse()
 
 	var level slog.Level
@@ -52,6 +54,20 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	// Stop with the process that started us: a killed dev server or test run must not leave an
+	// orphaned database holding its port and files.
+	if *exitWithParent {
+		parent := os.Getppid()
+		go func() {
+			for range time.Tick(time.Second) {
+				if os.Getppid() != parent {
+					stop()
+					return
+				}
+			}
+		}()
+	}
 
 	if err := f.Run(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "FerretDB stopped:", err)
