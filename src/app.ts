@@ -3,6 +3,7 @@ import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { adminRoutes } from './admin/admin.routes';
 import { agentRoutes } from './agents/agent.routes';
 import { analyticsRoutes } from './analytics/analytics.routes';
 import { authRoutes } from './auth/auth.routes';
@@ -79,6 +80,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/api/conversations', conversationRoutes(ctx, guards));
   app.use('/api/analytics', analyticsRoutes(ctx, guards));
   app.use('/api/handoffs', handoffRoutes(ctx, guards));
+  app.use('/api/admin', adminRoutes(ctx, guards));
   app.use(openApiRoutes(config.version));
   app.use(staticFiles(config));
 

@@ -6,8 +6,8 @@ import type { SocketLimits } from './realtime/limits';
 
 /**
  * The environment, turned once into typed, validated, frozen config. Every variable read here is
- * listed in .env.example; nothing else in src/ reads process.env (src/ai/options.ts reads the
- * OPENAI_* ones, also listed there).
+ * listed in .env.example; nothing else in src/ reads process.env (aiOptionsFromEnv in src/ai/index.ts reads
+ * the OPENAI_* ones and the NLU loader NLU_MODELS_DIR, also listed there).
  */
 
 const DEFAULT_ORIGINS = [
