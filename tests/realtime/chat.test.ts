@@ -156,6 +156,18 @@ describe("the frontend's call simulator flow", () => {
   });
 });
 
+describe('transport', () => {
+  it("accepts the frontend origin's polling handshake with credentials", async () => {
+    const res = await app.http
+      .get('/socket.io/?EIO=4&transport=polling')
+      .set('Origin', 'http://localhost:3000');
+    expect(res.status).toBe(200);
+    expect(res.headers['access-control-allow-origin']).toBe('http://localhost:3000');
+    expect(res.headers['access-control-allow-credentials']).toBe('true');
+    expect(res.text).toContain('"sid"');
+  });
+});
+
 describe('identity and isolation', () => {
   it('a visitor cannot chat with a private agent; its owner can, over an authenticated socket', async () => {
     const owner = await registerUser(app);
