@@ -1,4 +1,4 @@
-import { registerUser, startTestApp, type TestApp } from '../support/app';
+import { createAgent, registerUser, startTestApp, type TestApp } from '../support/app';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -9,22 +9,18 @@ afterAll(() => app.close());
 describe('GET /api/analytics/overview and per agent', () => {
   it('aggregates conversations, messages, sentiment, intents, handoffs and satisfaction', async () => {
     const user = await registerUser(app);
-    const agent = (
-      await app.http.post('/api/agents').set(user.auth).send({
-        name: 'Max',
-        companyName: 'Acme',
-        personality: 'calm',
-        companyInfo: 'Acme sells blenders.',
-      })
-    ).body;
-    const other = (
-      await app.http.post('/api/agents').set(user.auth).send({
-        name: 'Zed',
-        companyName: 'Zeta',
-        personality: 'calm',
-        companyInfo: 'Zeta sells lamps.',
-      })
-    ).body;
+    const agent = await createAgent(app, user, {
+      name: 'Max',
+      companyName: 'Acme',
+      personality: 'calm',
+      companyInfo: 'Acme sells blenders.',
+    });
+    const other = await createAgent(app, user, {
+      name: 'Zed',
+      companyName: 'Zeta',
+      personality: 'calm',
+      companyInfo: 'Zeta sells lamps.',
+    });
     const start = async (agentId: string) =>
       (await app.http.post('/api/conversations').set(user.auth).send({ agentId })).body
         ._id as string;

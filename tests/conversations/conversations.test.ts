@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ConversationFact } from '../../src/analytics/fact.model';
 import { Conversation } from '../../src/conversations/conversation.model';
-import { registerUser, startTestApp, type TestApp } from '../support/app';
+import { createAgent, registerUser, startTestApp, type TestApp } from '../support/app';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -11,19 +11,8 @@ afterAll(() => app.close());
 
 type User = Awaited<ReturnType<typeof registerUser>>;
 
-async function agentOf(user: User, extra: Record<string, unknown> = {}) {
-  const res = await app.http
-    .post('/api/agents')
-    .set(user.auth)
-    .send({
-      name: 'Max',
-      companyName: 'Acme',
-      personality: 'calm',
-      companyInfo: 'Acme sells blenders. Refunds within 30 days of delivery.',
-      ...extra,
-    });
-  return res.body as { _id: string };
-}
+const agentOf = (user: User, extra: Record<string, unknown> = {}) =>
+  createAgent(app, user, { name: 'Max', personality: 'calm', ...extra });
 
 async function conversationWith(user: User, agentId: string) {
   const res = await app.http.post('/api/conversations').set(user.auth).send({ agentId });

@@ -1,5 +1,5 @@
 import { Conversation } from '../../src/conversations/conversation.model';
-import { registerUser, startTestApp, type TestApp } from '../support/app';
+import { createAgent, registerUser, startTestApp, type TestApp } from '../support/app';
 import { connect, eventsNamed, type TestSocket } from '../support/sockets';
 
 let app: TestApp;
@@ -20,26 +20,7 @@ async function open(token?: string) {
 
 type User = Awaited<ReturnType<typeof registerUser>>;
 
-async function agentOf(user: User, extra: Record<string, unknown> = {}) {
-  const res = await app.http
-    .post('/api/agents')
-    .set(user.auth)
-    .send({
-      name: 'Nova',
-      companyName: 'Acme',
-      personality: 'kind',
-      companyInfo: 'Acme sells blenders.',
-      ...extra,
-    });
-  return res.body as {
-    _id: string;
-    name: string;
-    companyName: string;
-    personality: string;
-    companyInfo: string;
-    prompts: string[];
-  };
-}
+const agentOf = (user: User, extra: Record<string, unknown> = {}) => createAgent(app, user, extra);
 
 interface Started {
   conversationId: string;

@@ -1,5 +1,5 @@
 import { Conversation } from '../../src/conversations/conversation.model';
-import { registerUser, startTestApp, type TestApp } from '../support/app';
+import { createAgent, registerUser, startTestApp, type TestApp } from '../support/app';
 import { connect, eventsNamed, type TestSocket } from '../support/sockets';
 
 let app: TestApp;
@@ -22,18 +22,13 @@ describe('human handoff end to end: customer, owner, operator', () => {
   it('hands off on request, lets an invited operator answer as the agent, and releases to the AI', async () => {
     const owner = await registerUser(app, 'Olivia Owner');
     const operator = await registerUser(app, 'Oscar Operator');
-    const agent = (
-      await app.http
-        .post('/api/agents')
-        .set(owner.auth)
-        .send({
-          name: 'Nova',
-          companyName: 'Acme',
-          personality: 'kind',
-          companyInfo: 'Acme sells blenders.',
-          operatorEmails: [operator.email],
-        })
-    ).body;
+    const agent = await createAgent(app, owner, {
+      name: 'Nova',
+      companyName: 'Acme',
+      personality: 'kind',
+      companyInfo: 'Acme sells blenders.',
+      operatorEmails: [operator.email],
+    });
     expect(agent.operators).toEqual([operator.id]);
 
     const ownerSocket = await open(owner.token);
@@ -132,14 +127,12 @@ describe('human handoff end to end: customer, owner, operator', () => {
   it('REST take-over and reply reach the customer; strangers get 404', async () => {
     const owner = await registerUser(app);
     const stranger = await registerUser(app);
-    const agent = (
-      await app.http.post('/api/agents').set(owner.auth).send({
-        name: 'Nova',
-        companyName: 'Acme',
-        personality: 'kind',
-        companyInfo: 'Acme sells blenders.',
-      })
-    ).body;
+    const agent = await createAgent(app, owner, {
+      name: 'Nova',
+      companyName: 'Acme',
+      personality: 'kind',
+      companyInfo: 'Acme sells blenders.',
+    });
     const customer = await open();
     customer.socket.emit('start_conversation', { agentId: agent._id });
     const { conversationId } = await customer.next<{ conversationId: string }>(
@@ -182,18 +175,13 @@ describe('human handoff end to end: customer, owner, operator', () => {
 
   it('hands off when the agent rules say so: a keyword, or negativity that persists', async () => {
     const owner = await registerUser(app);
-    const agent = (
-      await app.http
-        .post('/api/agents')
-        .set(owner.auth)
-        .send({
-          name: 'Nova',
-          companyName: 'Acme',
-          personality: 'kind',
-          companyInfo: 'Acme sells blenders.',
-          escalation: { keywords: ['lawyer'], negativeStreak: 2 },
-        })
-    ).body;
+    const agent = await createAgent(app, owner, {
+      name: 'Nova',
+      companyName: 'Acme',
+      personality: 'kind',
+      companyInfo: 'Acme sells blenders.',
+      escalation: { keywords: ['lawyer'], negativeStreak: 2 },
+    });
     const customer = await open();
     customer.socket.emit('start_conversation', { agentId: agent._id });
     const first = await customer.next<{ conversationId: string }>('conversation_started');
@@ -227,14 +215,12 @@ describe('human handoff end to end: customer, owner, operator', () => {
   it('tells everyone in the conversation when it ends', async () => {
     const owner = await registerUser(app);
     const customer = await open(owner.token);
-    const agent = (
-      await app.http.post('/api/agents').set(owner.auth).send({
-        name: 'Nova',
-        companyName: 'Acme',
-        personality: 'kind',
-        companyInfo: 'Acme sells blenders.',
-      })
-    ).body;
+    const agent = await createAgent(app, owner, {
+      name: 'Nova',
+      companyName: 'Acme',
+      personality: 'kind',
+      companyInfo: 'Acme sells blenders.',
+    });
     customer.socket.emit('start_conversation', { agentId: agent._id });
     const { conversationId } = await customer.next<{ conversationId: string }>(
       'conversation_started',

@@ -92,3 +92,32 @@ export async function registerUser(app: TestApp, name = 'Test User') {
     auth: { Authorization: `Bearer ${res.body.token as string}` },
   };
 }
+
+export interface CreatedAgent {
+  _id: string;
+  name: string;
+  companyName: string;
+  operators: string[];
+  [key: string]: unknown;
+}
+
+/** Creates an agent for `user` through the API (a blender shop unless overridden). */
+export async function createAgent(
+  app: TestApp,
+  user: { auth: Record<string, string> },
+  fields: Record<string, unknown> = {},
+): Promise<CreatedAgent> {
+  const res = await app.http
+    .post('/api/agents')
+    .set(user.auth)
+    .send({
+      name: 'Nova',
+      companyName: 'Acme',
+      personality: 'kind',
+      companyInfo: 'Acme sells blenders. Refunds within 30 days of delivery.',
+      ...fields,
+    });
+  if (res.status !== 201)
+    throw new Error(`create agent failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as CreatedAgent;
+}

@@ -1,7 +1,7 @@
 import { utimes } from 'node:fs/promises';
 import { Conversation } from '../../src/conversations/conversation.model';
 import { sweepAudio } from '../../src/voice/audio-retention';
-import { registerUser, startTestApp, type TestApp } from '../support/app';
+import { createAgent, registerUser, startTestApp, type TestApp } from '../support/app';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -12,14 +12,12 @@ afterAll(() => app.close());
 describe('audio retention', () => {
   it('deletes audio past the retention period and unlinks it from its messages', async () => {
     const user = await registerUser(app);
-    const agent = (
-      await app.http.post('/api/agents').set(user.auth).send({
-        name: 'Max',
-        companyName: 'Acme',
-        personality: 'calm',
-        companyInfo: 'Acme sells blenders.',
-      })
-    ).body;
+    const agent = await createAgent(app, user, {
+      name: 'Max',
+      companyName: 'Acme',
+      personality: 'calm',
+      companyInfo: 'Acme sells blenders.',
+    });
     const c = (
       await app.http.post('/api/conversations').set(user.auth).send({ agentId: agent._id })
     ).body;
