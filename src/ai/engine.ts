@@ -107,6 +107,8 @@ export interface ReplyResult {
   /** Titles of the knowledge passages the reply used (FAQ questions, policy titles). */
   sources: string[];
   usage?: TokenUsage;
+  /** Which engine produced the text, when it was not the one asked (a fallback answered). */
+  provider?: AiEngine['name'];
 }
 
 export interface ReplyOptions {

@@ -305,7 +305,10 @@ export function withFallback(
           counts.unanswered++;
           throw err;
         }
-        return answeredBy(() => fallback.reply(input, options));
+        return answeredBy(async () => ({
+          ...(await fallback.reply(input, options)),
+          provider: fallback.name,
+        }));
       }
     },
 

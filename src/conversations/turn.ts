@@ -356,7 +356,7 @@ export async function handleCustomerMessage(deps: TurnDeps, input: TurnInput): P
     metadata: {
       action: handoffNow ? 'handoff' : result.action,
       sources: result.sources,
-      provider: deps.ai.name,
+      provider: reason ? 'rules' : (result.provider ?? deps.ai.name),
       latencyMs: Date.now() - started,
     },
   };
