@@ -74,6 +74,7 @@ export function authRoutes(config: Config['auth'], guards: AuthGuards) {
       path: '/me',
       summary: 'The signed-in user (flat object)',
       auth: 'none',
+      documentBearer: true,
       description:
         'Authenticated with the Bearer token; answers 401 "No token provided" / "Invalid token" and 404 "User not found".',
       responses: {

@@ -59,6 +59,8 @@ export interface RouteSpec<B extends ZodType, P extends ZodType, Q extends ZodTy
   summary: string;
   description?: string;
   auth: AuthMode;
+  /** Document a bearer token although the handler checks it itself (GET /api/auth/me). */
+  documentBearer?: boolean;
   body?: B;
   /** multipart bodies are parsed by a middleware (multer) before validation. */
   bodyContentType?: 'application/json' | 'multipart/form-data';
@@ -139,10 +141,12 @@ export class ApiRouter {
     documented.add(key);
     const responses: RouteConfig['responses'] = { ...standardErrors(spec) };
     for (const [status, r] of Object.entries(spec.responses)) {
-      responses[status] = r.schema
+      // Every error answer has the one error body unless the route says otherwise.
+      const schema = r.schema ?? (Number(status) >= 400 ? ErrorBody : undefined);
+      responses[status] = schema
         ? {
             description: r.description,
-            content: { [r.contentType ?? 'application/json']: { schema: r.schema } },
+            content: { [r.contentType ?? 'application/json']: { schema } },
           }
         : { description: r.description };
     }
@@ -162,7 +166,10 @@ export class ApiRouter {
       tags: [this.tag],
       summary: spec.summary,
       description: spec.description,
-      security: spec.auth === 'user' || spec.auth === 'admin' ? [{ bearerAuth: [] }] : undefined,
+      security:
+        spec.auth === 'user' || spec.auth === 'admin' || spec.documentBearer
+          ? [{ bearerAuth: [] }]
+          : undefined,
       request,
       responses,
     });

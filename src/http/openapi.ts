@@ -11,7 +11,7 @@ export function openApiDocument(version: string) {
       title: 'CustomerCare-VoiceAI API',
       version,
       description:
-        'REST API of the CustomerCare-VoiceAI backend. Socket.io events are documented in README.md. Every error body is { message, error, code }.',
+        'REST API of the CustomerCare-VoiceAI backend. Socket.io events are documented in README.md and docs/API.md. Every error body is { message, error, code }.',
     },
     servers: [{ url: '/' }],
   });

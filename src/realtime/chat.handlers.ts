@@ -12,7 +12,9 @@ import type { Ack, AckFn } from './events';
  * streaming chunks, acknowledgements, idempotent resends, typing and ratings.
  */
 
-const objectIdString = z.string().regex(/^[0-9a-fA-F]{24}$/);
+const objectIdString = z
+  .string('an id is required')
+  .regex(/^[0-9a-fA-F]{24}$/, 'ids are 24-character hex strings');
 
 // userId, agentInfo and anything else the client adds are accepted and ignored: the agent is
 // loaded from the database and the user is who the token says.

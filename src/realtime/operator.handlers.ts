@@ -12,7 +12,9 @@ import type { AckFn } from './events';
  * its history), reply as the agent, show typing, release back to the AI.
  */
 
-const objectIdString = z.string().regex(/^[0-9a-fA-F]{24}$/);
+const objectIdString = z
+  .string('an id is required')
+  .regex(/^[0-9a-fA-F]{24}$/, 'ids are 24-character hex strings');
 const target = z.object({ conversationId: objectIdString });
 
 export function registerOperatorHandlers(ctx: AppContext, socket: AppSocket, allow: Allow) {

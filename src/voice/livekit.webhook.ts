@@ -180,8 +180,24 @@ registry.registerPath({
         },
       },
     },
+    400: {
+      description: 'Validly signed but malformed body (code INVALID_JSON)',
+      content: { 'application/json': { schema: ErrorBody } },
+    },
     401: {
       description: 'Missing or invalid signature',
+      content: { 'application/json': { schema: ErrorBody } },
+    },
+    413: {
+      description: 'Body larger than 256 kB',
+      content: { 'application/json': { schema: ErrorBody } },
+    },
+    500: {
+      description: 'Unexpected server error',
+      content: { 'application/json': { schema: ErrorBody } },
+    },
+    503: {
+      description: 'Database temporarily unavailable',
       content: { 'application/json': { schema: ErrorBody } },
     },
   },
