@@ -198,3 +198,28 @@ describe('urgency and hand-off rules', () => {
     expect(detectWantsHuman(text)).toBe(expected);
   });
 });
+
+describe('returns and exchanges (no bitext data: read by rule)', () => {
+  it.each([
+    ['Can I return my shoes?', 'return_item', 'cancellation'],
+    ['I want to send them back, they are too small', 'return_item', 'cancellation'],
+    ['Can I exchange them for another colour?', 'exchange_item', 'support'],
+    ['I would like to swap this for a bigger size', 'exchange_item', 'support'],
+  ])('%s -> %s', (text, fineIntent, intent) => {
+    const a = analyseOffline({ text });
+    expect(a.fineIntent).toBe(fineIntent);
+    expect(a.intent).toBe(intent);
+  });
+
+  it('does not fire on unrelated uses of the words', () => {
+    expect(analyseOffline({ text: 'What is the exchange rate for euros?' }).fineIntent).not.toBe(
+      'exchange_item',
+    );
+    expect(analyseOffline({ text: 'When will my refund return to my card?' }).fineIntent).not.toBe(
+      'return_item',
+    );
+    expect(
+      analyseOffline({ text: "I don't want to return it, I want to track my order" }).fineIntent,
+    ).not.toBe('return_item');
+  });
+});

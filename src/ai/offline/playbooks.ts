@@ -74,6 +74,27 @@ export const FINE_PLAYBOOKS: Readonly<Record<string, Playbook>> = {
     offers: true,
     offerHuman: true,
   },
+  // Product intents read by rule in the NLU (the bitext data has no returns or exchanges).
+  return_item: {
+    needs: 'order',
+    lines: ['I can help you return that.', "Let's get your return started."],
+    known: [
+      "Let's start the return for order {order}.",
+      'I can help you return the items from order {order}.',
+    ],
+    offers: true,
+    offerHuman: true,
+  },
+  exchange_item: {
+    needs: 'order',
+    lines: ['Happy to help you exchange that.', "Let's set up your exchange."],
+    known: [
+      "Let's set up the exchange for order {order}.",
+      'I can help you exchange the items from order {order}.',
+    ],
+    offers: true,
+    offerHuman: true,
+  },
   track_refund: {
     needs: 'order',
     lines: ['I can help you check on your refund.', "Let's check on your refund."],

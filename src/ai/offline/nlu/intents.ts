@@ -12,6 +12,9 @@ export const OUT_OF_SCOPE = 'other';
 const COARSE_OF: Readonly<Record<string, CoarseIntent>> = {
   cancel_order: 'cancellation',
   get_refund: 'cancellation',
+  // Product intents read by rule (no bitext data): see RETURN_OR_EXCHANGE.
+  return_item: 'cancellation',
+  exchange_item: 'support',
   track_refund: 'cancellation',
   delete_account: 'cancellation',
   place_order: 'purchase',
@@ -76,7 +79,28 @@ const EXPLICIT_REQUESTS: readonly [RegExp, string][] = [
 const DECLINED_REQUEST =
   /\b(don't|do not|didn't|not|never|no longer|doesn't)\b.{0,12}\b(want|need|like|looking|going|trying|buy|refund)\b/i;
 
+/**
+ * Returns and exchanges: the bitext data has no such utterance at all (not one "return" or
+ * "exchange" in train or test), so the model's label for them is arbitrary ("Can I return my
+ * shoes?" came out check_invoices). These two product intents are read by rule, before the model.
+ */
+const RETURN_OR_EXCHANGE: readonly [RegExp, string][] = [
+  [
+    /\b(exchange|swap) (it|them|this|these|that|my|the|an?|one)\b(?! rates?\b)|\b(exchange|swap) (for|into) (a|an|another|the|a different)\b/i,
+    'exchange_item',
+  ],
+  [
+    /\breturn (it|them|this|these|my|the|an?|an item|the item|my order)\b|\bsend (it|them|this) back\b|\b(make|start|process) a return\b/i,
+    'return_item',
+  ],
+];
+
 export function classifyIntent(text: string): IntentResult {
+  const rule = RETURN_OR_EXCHANGE.find(([re]) => re.test(text));
+  if (rule && !DECLINED_REQUEST.test(text)) {
+    const label = rule[1];
+    return { intent: coarseOf(label), fineIntent: label, confidence: 0.9, label, probability: 0.9 };
+  }
   const result = classifyWhole(text);
   if (result.intent !== 'general' || result.label === 'review') return result;
   const rest = text.replace(PLEASANTRY, '').trim();
