@@ -61,6 +61,31 @@ describe('a turn answered by the OpenAI provider', () => {
     expect(stored!.messages.at(-1)!.metadata?.provider).toBe('openai');
   });
 
+  it('transcribes a voice upload without a transcript, then answers it', async () => {
+    const user = await registerUser(app);
+    const agent = await createAgent(app, user);
+    const c = (
+      await app.http.post('/api/conversations').set(user.auth).send({ agentId: agent._id })
+    ).body;
+    fake.reset();
+    fake.enqueue('transcription', { type: 'answer', content: 'Where is my blender order?' });
+    const res = await app.http
+      .post(`/api/conversations/${c._id}/audio`)
+      .set(user.auth)
+      .attach('audio', Buffer.concat([Buffer.from('OggS'), Buffer.alloc(400)]), {
+        filename: 'blob',
+        contentType: 'audio/wav',
+      });
+    expect(res.status).toBe(200);
+    expect(res.body.transcript).toBe('Where is my blender order?');
+    expect(res.body.audioUrl).toMatch(/^\/audio\//);
+    expect(fake.requests.some((r) => r.endpoint === 'transcription')).toBe(true);
+    const stored = await Conversation.findById(c._id);
+    const customer = stored!.messages.find((m) => m.role === 'user')!;
+    expect(customer.content).toBe('Where is my blender order?');
+    expect(customer.audioUrl).toMatch(/\.ogg$/);
+  });
+
   it('answers offline when the provider fails, and the customer still gets a reply', async () => {
     const user = await registerUser(app);
     const agent = await createAgent(app, user);
