@@ -213,6 +213,11 @@ export interface TurnInput {
   userAudioUrl?: string;
   speak: SpeakMode;
   onDelta?: (delta: string, index: number) => void;
+  /**
+   * Called once the reply is stored and spoken, before the conversation's analytics are
+   * refreshed: a socket answers here, so title and sentiment work never delays the customer.
+   */
+  onReply?: (reply: MessageFields, speech: SpokenReply, isDemo: boolean) => void;
   signal?: AbortSignal;
 }
 
@@ -374,6 +379,7 @@ export async function handleCustomerMessage(deps: TurnDeps, input: TurnInput): P
       title: conversation.title,
     });
   }
+  input.onReply?.(reply, speech, !conversation.agentId);
   const saved = await refreshAnalytics(deps, conversation._id, profile, true);
   return {
     conversationId: conversation._id.toString(),

@@ -118,6 +118,7 @@ export function registerChatHandlers(ctx: AppContext, socket: AppSocket, allow: 
       const parsed = userMessagePayload(limits.maxMessageChars).safeParse(payload);
       if (!parsed.success) return fail('VALIDATION_FAILED', parsed.error.issues[0]?.message);
       const { conversationId, message, clientMessageId } = parsed.data;
+      const demoAgent = (isDemo: boolean) => (isDemo ? { demoAgent: { ...DEMO_AGENT } } : {});
       const turn = await handleCustomerMessage(ctx, {
         actor: actorOf(socket),
         conversationId,
@@ -126,27 +127,39 @@ export function registerChatHandlers(ctx: AppContext, socket: AppSocket, allow: 
         speak: 'inline',
         onDelta: (delta, index) =>
           socket.emit('ai_response_chunk', { conversationId, index, delta }),
+        onReply: (reply, speech, isDemo) => {
+          answered = true;
+          socket.emit('ai_response', {
+            message: reply.content,
+            conversationId,
+            messageId: reply._id.toString(),
+            ...speech,
+            ...demoAgent(isDemo),
+          });
+        },
       });
       await socket.join(room.conversation(conversationId));
-      const demo = turn.isDemo;
-      if (turn.reply) {
-        socket.emit('ai_response', {
-          message: turn.reply.content,
-          conversationId,
-          messageId: turn.reply._id.toString(),
-          ...turn.speech,
-          ...(demo ? { demoAgent: { ...DEMO_AGENT } } : {}),
-        });
-      } else {
-        // A human has the conversation: the message reached the operator and the AI stays
-        // quiet. The liveness rule still needs one answer; an error event clears the client's
-        // busy state without showing an empty reply bubble.
-        socket.emit('error', {
-          message: 'A team member has this conversation and will reply here',
-          code: 'HANDOFF_ACTIVE',
-        });
+      if (!answered) {
+        if (turn.reply) {
+          // A resend of a message already answered: the stored reply again (without audio).
+          socket.emit('ai_response', {
+            message: turn.reply.content,
+            conversationId,
+            messageId: turn.reply._id.toString(),
+            ...turn.speech,
+            ...demoAgent(turn.isDemo),
+          });
+        } else {
+          // A human has the conversation: the message reached the operator and the AI stays
+          // quiet. The liveness rule still needs one answer; an error event clears the client's
+          // busy state without showing an empty reply bubble.
+          socket.emit('error', {
+            message: 'A team member has this conversation and will reply here',
+            code: 'HANDOFF_ACTIVE',
+          });
+        }
+        answered = true;
       }
-      answered = true;
       if (turn.handoffReason)
         socket.emit('handoff_started', { conversationId, reason: turn.handoffReason });
       const result: Ack = {
