@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { Types } from 'mongoose';
 import type {
   AgentProfile,
@@ -474,6 +475,15 @@ export async function refreshAnalytics(
 // ---------------------------------------------------------------------------------------------
 // Speech
 
+/**
+ * Spoken text is often the same (every welcome of an agent, handoff notices): the audio is kept
+ * for reuse, bounded by total size. Keyed by provider, voice and text.
+ */
+const speechCache = new LRUCache<string, Buffer>({
+  maxSize: 32 * 1024 * 1024,
+  sizeCalculation: (audio) => audio.length || 1,
+});
+
 /** Speech never fails a turn: without audio the client still shows the text. */
 export async function speak(
   deps: Pick<TurnDeps, 'ai' | 'audio' | 'logger'>,
@@ -483,7 +493,12 @@ export async function speak(
 ): Promise<SpokenReply> {
   if (mode === 'none' || !text.trim()) return {};
   try {
-    const { audio } = await deps.ai.speak(text, voice);
+    const key = `${deps.ai.name}|${voice}|${text}`;
+    let audio = speechCache.get(key);
+    if (!audio) {
+      audio = (await deps.ai.speak(text, voice)).audio;
+      speechCache.set(key, audio);
+    }
     if (mode === 'inline') return { audioData: audio.toString('base64'), audioType: 'audio/mpeg' };
     return { audioUrl: await deps.audio.save(audio, 'mp3') };
   } catch (err) {

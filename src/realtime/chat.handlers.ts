@@ -75,7 +75,7 @@ export function registerChatHandlers(ctx: AppContext, socket: AppSocket, allow: 
         actor: actorOf(socket),
         agentId: demo ? undefined : parsed.data.agentId,
         channel: demo ? 'simulator' : 'chat',
-        speak: 'inline',
+        speak: socket.data.wantsAudio ? 'inline' : 'none',
       });
       const id = started.conversation._id.toString();
       socket.data.conversations.add(id);
@@ -124,7 +124,7 @@ export function registerChatHandlers(ctx: AppContext, socket: AppSocket, allow: 
         conversationId,
         text: message,
         clientMessageId,
-        speak: 'inline',
+        speak: socket.data.wantsAudio ? 'inline' : 'none',
         onDelta: (delta, index) =>
           socket.emit('ai_response_chunk', { conversationId, index, delta }),
         onReply: (reply, speech, isDemo) => {

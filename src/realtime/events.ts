@@ -90,4 +90,6 @@ export interface SocketData {
   ip: string;
   /** Conversations this socket started (visitors may only write to these). */
   conversations: Set<string>;
+  /** false when the client asked for text only (handshake auth.audio or ?audio=false). */
+  wantsAudio: boolean;
 }

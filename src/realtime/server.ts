@@ -52,6 +52,9 @@ export function attachRealtime(ctx: AppContext, httpServer: http.Server): () => 
     socket.data.conversations = new Set();
     socket.data.ip = socket.handshake.address;
     socket.data.user = null;
+    // Text-only clients (chat widgets without speakers) skip speech, the costliest step.
+    const auth = socket.handshake.auth as { audio?: unknown } | undefined;
+    socket.data.wantsAudio = auth?.audio !== false && socket.handshake.query.audio !== 'false';
     if (!ips.connect(socket.data.ip))
       return next(new Error('Too many connections from this address'));
     socket.once('disconnect', () => ips.disconnect(socket.data.ip));

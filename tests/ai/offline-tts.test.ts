@@ -104,3 +104,20 @@ describe('offline TTS (espeak-ng + lamejs)', () => {
     expect(maxGap).toBeLessThan(Math.max(60, elapsed / 2));
   });
 });
+
+describe('offline TTS under load', () => {
+  it('runs jobs in parallel workers and refuses, instead of queueing for minutes, past its bound', async () => {
+    const jobs = Array.from({ length: 72 }, (_v, i) =>
+      synthesizeSpeech(`Reply number ${i}.`, 'alloy'),
+    );
+    const results = await Promise.allSettled(jobs);
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(ok.length).toBeGreaterThanOrEqual(64);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused)
+      expect(String((r as PromiseRejectedResult).reason)).toMatch(/saturated/);
+    for (const r of ok)
+      expect(startsLikeMp3((r as PromiseFulfilledResult<Buffer>).value)).toBe(true);
+  }, 60_000);
+});

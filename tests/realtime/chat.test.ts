@@ -137,6 +137,22 @@ describe("the frontend's call simulator flow", () => {
   });
 });
 
+describe('text-only clients', () => {
+  it('get no audio when the handshake says audio: false', async () => {
+    const owner = await registerUser(app);
+    const agent = await agentOf(owner);
+    const s = await connect(app.url, { auth: { audio: false } });
+    sockets.push(s);
+    s.socket.emit('start_conversation', { agentId: agent._id });
+    const started = await s.next<Started>('conversation_started');
+    expect(started.welcomeMessage.audioData).toBeUndefined();
+    s.socket.emit('user_message', { conversationId: started.conversationId, message: 'hello' });
+    const reply = await s.next<Record<string, unknown>>('ai_response');
+    expect(reply.message).toEqual(expect.any(String));
+    expect(reply.audioData).toBeUndefined();
+  });
+});
+
 describe('transport', () => {
   it("accepts the frontend origin's polling handshake with credentials", async () => {
     const res = await app.http

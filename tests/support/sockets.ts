@@ -12,13 +12,17 @@ export interface TestSocket {
 
 export async function connect(
   url: string,
-  options: { token?: string; headers?: Record<string, string> } = {},
+  options: {
+    token?: string;
+    headers?: Record<string, string>;
+    auth?: Record<string, unknown>;
+  } = {},
 ): Promise<TestSocket> {
   const socket = io(url, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
-    auth: options.token ? { token: options.token } : undefined,
+    auth: options.token || options.auth ? { ...options.auth, token: options.token } : undefined,
     extraHeaders: options.headers,
   });
   const log: TestSocket['log'] = [];

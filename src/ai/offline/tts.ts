@@ -11,6 +11,7 @@
  *
  * Licence note: eSpeak-NG is GPL-3.0-or-later; it is loaded as a separate module at run time.
  */
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
@@ -83,6 +84,8 @@ export function prepareSpokenText(text: string, max = MAX_SPOKEN_CHARS): string 
 const MP3_KBPS = 48;
 /** A job taking longer than this means the worker is stuck: it is restarted. */
 const JOB_TIMEOUT_MS = 20_000;
+/** Jobs allowed to wait for a worker; beyond this, replies go out as text only. */
+const MAX_QUEUED = 64;
 
 interface SynthJob {
   id: number;
@@ -234,32 +237,40 @@ parentPort.on('message', (job) => {
 });
 `;
 
-interface Pending {
+interface Job {
+  text: string;
+  voice: EspeakVoice;
   resolve: (mp3: Buffer) => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
 }
 
-/** One worker for the process; started on first use, restarted after a crash or a timeout. */
+/**
+ * One worker thread running one job at a time. Its deadline starts when the job starts running
+ * (time spent queued does not count), and a job that overruns takes down only its own worker.
+ */
 class TtsWorker {
   private worker: Worker | null = null;
-  private readonly pending = new Map<number, Pending>();
+  private current: (Job & { id: number; timer: NodeJS.Timeout }) | null = null;
   private nextId = 1;
 
-  synthesize(text: string, voice: EspeakVoice): Promise<Buffer> {
+  constructor(private readonly onIdle: () => void) {}
+
+  get busy(): boolean {
+    return this.current !== null;
+  }
+
+  run(job: Job): void {
     const worker = this.ensure();
     const id = this.nextId++;
-    return new Promise<Buffer>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.fail(new AiError('TTS_FAILED', `Offline TTS timed out after ${JOB_TIMEOUT_MS} ms`));
-      }, JOB_TIMEOUT_MS);
-      timer.unref();
-      this.pending.set(id, { resolve, reject, timer });
-      // Only hold the process open while work is pending: an idle TTS must not stop shutdown.
-      worker.ref();
-      const job: SynthJob = { id, text, voice };
-      worker.postMessage(job);
-    });
+    const timer = setTimeout(() => {
+      this.fail(new AiError('TTS_FAILED', `Offline TTS timed out after ${JOB_TIMEOUT_MS} ms`));
+    }, JOB_TIMEOUT_MS);
+    timer.unref();
+    this.current = { ...job, id, timer };
+    // Only hold the process open while work is running: an idle TTS must not stop shutdown.
+    worker.ref();
+    const message: SynthJob = { id, text: job.text, voice: job.voice };
+    worker.postMessage(message);
   }
 
   async close(): Promise<void> {
@@ -296,26 +307,66 @@ class TtsWorker {
   }
 
   private settle(reply: WorkerReply): void {
-    const job = this.pending.get(reply.id);
-    if (!job) return;
-    this.pending.delete(reply.id);
+    const job = this.current;
+    if (!job || job.id !== reply.id) return;
+    this.current = null;
     clearTimeout(job.timer);
-    if (this.pending.size === 0) this.worker?.unref();
+    this.worker?.unref();
     if (reply.ok)
       job.resolve(Buffer.from(reply.mp3.buffer, reply.mp3.byteOffset, reply.mp3.byteLength));
     else job.reject(new AiError('TTS_FAILED', `Offline TTS failed: ${reply.error}`));
+    this.onIdle();
   }
 
-  /** Rejects everything pending and drops the worker, so the next call starts a fresh one. */
+  /** Rejects the running job and drops the worker, so the next job starts a fresh one. */
   private fail(error: AiError): void {
-    for (const job of this.pending.values()) {
-      clearTimeout(job.timer);
-      job.reject(error);
-    }
-    this.pending.clear();
+    const job = this.current;
+    this.current = null;
     const worker = this.worker;
     this.worker = null;
     if (worker) void worker.terminate();
+    if (job) {
+      clearTimeout(job.timer);
+      job.reject(error);
+      this.onIdle();
+    }
+  }
+}
+
+/**
+ * A small pool: one worker per core (eSpeak and the MP3 encoder are synchronous WASM/JS, so a
+ * worker is busy for the whole job), fed from one FIFO queue. Past MAX_QUEUED waiting jobs new
+ * requests fail at once, and the caller answers with text only instead of waiting for minutes.
+ */
+class TtsPool {
+  private readonly workers: TtsWorker[];
+  private readonly queue: Job[] = [];
+
+  constructor(size: number) {
+    this.workers = Array.from({ length: size }, () => new TtsWorker(() => this.drain()));
+  }
+
+  synthesize(text: string, voice: EspeakVoice): Promise<Buffer> {
+    if (this.queue.length >= MAX_QUEUED) {
+      return Promise.reject(
+        new AiError('TTS_FAILED', 'Offline TTS is saturated; answering without audio'),
+      );
+    }
+    return new Promise<Buffer>((resolve, reject) => {
+      this.queue.push({ text, voice, resolve, reject });
+      this.drain();
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+
+  private drain(): void {
+    for (const worker of this.workers) {
+      if (this.queue.length === 0) return;
+      if (!worker.busy) worker.run(this.queue.shift()!);
+    }
   }
 }
 
@@ -327,7 +378,7 @@ function lamePath(): string {
   return path.join(path.dirname(require.resolve('@breezystack/lamejs')), 'lamejs.js');
 }
 
-const tts = new TtsWorker();
+const tts = new TtsPool(Math.max(1, Math.min(4, os.availableParallelism())));
 
 /**
  * Speaks `text` with the eSpeak voice mapped from `voice` and returns MP3 bytes (audio/mpeg).
@@ -337,7 +388,7 @@ export function synthesizeSpeech(text: string, voice: string): Promise<Buffer> {
   return tts.synthesize(prepareSpokenText(text), resolveVoice(voice));
 }
 
-/** Stops the TTS worker (graceful shutdown, tests). The next call starts a new one. */
+/** Stops the TTS workers (graceful shutdown, tests). The next call starts new ones. */
 export function closeSpeech(): Promise<void> {
   return tts.close();
 }
