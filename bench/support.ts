@@ -289,7 +289,7 @@ export function benchServerEnv(): NodeJS.ProcessEnv {
   return {
     ...env,
     NODE_ENV: 'production',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     HOST: '127.0.0.1',
     PORT: '0',
     JWT_SECRET: randomBytes(32).toString('hex'),

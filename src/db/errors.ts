@@ -14,7 +14,8 @@ const UNAVAILABLE_NAMES = new Set([
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (UNAVAILABLE_NAMES.has(err.name)) return true;
-  return /before initial connection is complete|buffering timed out|connection .* closed/i.test(
+  // SQLITE_BUSY: FerretDB's SQLite store is saturated with writers; a retry later succeeds.
+  return /before initial connection is complete|buffering timed out|connection .* closed|SQLITE_BUSY/i.test(
     err.message,
   );
 }

@@ -42,10 +42,14 @@ func main() {
 	}
 
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
+		Listener: ferretdb.ListenerConfig{TCP: *listen},
+		Logger:   logger,
+		Handler:  "sqlite",
+		// BEGIN IMMEDIATE: a transaction takes the write lock when it starts, so concurrent
+		// writers wait in SQLite's busy handler instead of failing with SQLITE_BUSY when a
+		// read transaction tries to upgrade (seen with 200 concurrent chat turns); and they wait
+		// up to 30 s (FerretDB's default is 10 s) before giving up under heavy load.
+		SQLiteURL: "file:" + dir + "/?_txlock=immediate&_pragma=busy_timeout(30000)",
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "cannot start FerretDB:", err)
