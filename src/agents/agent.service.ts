@@ -20,12 +20,6 @@ export async function getOwnedAgent(userId: string, agentId: string): Promise<Ag
   return agent;
 }
 
-/** Agents whose conversations the user may operate: their own and those that list them. */
-export async function operableAgentIds(userId: string): Promise<Types.ObjectId[]> {
-  const agents = await Agent.find({ $or: [{ userId }, { operators: userId }] }, { _id: 1 });
-  return agents.map((a) => a._id);
-}
-
 async function operatorIds(emails: string[] | undefined): Promise<Types.ObjectId[] | undefined> {
   if (!emails) return undefined;
   const normalised = [...new Set(emails.map((e) => e.trim().toLowerCase()))];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { objectId } from '../http/api';
 import { DEMO_AGENT } from '../agents/demo-agent';
 import type { AppContext } from '../context';
 import { toAppError } from '../http/error-handler';
@@ -12,14 +13,12 @@ import type { Ack, AckFn } from './events';
  * streaming chunks, acknowledgements, idempotent resends, typing and ratings.
  */
 
-const objectIdString = z
-  .string('an id is required')
-  .regex(/^[0-9a-fA-F]{24}$/, 'ids are 24-character hex strings');
+const objectIdString = objectId('conversationId');
 
 // userId, agentInfo and anything else the client adds are accepted and ignored: the agent is
 // loaded from the database and the user is who the token says.
 const startPayload = z.object({
-  agentId: objectIdString.optional(),
+  agentId: objectId('agentId').optional(),
   isCallSimulator: z.boolean().optional(),
 });
 

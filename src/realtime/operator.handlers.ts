@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { objectId } from '../http/api';
 import type { AppContext } from '../context';
 import { toWireMessage } from '../conversations/conversation.view';
 import { toAppError } from '../http/error-handler';
@@ -12,9 +13,7 @@ import type { AckFn } from './events';
  * its history), reply as the agent, show typing, release back to the AI.
  */
 
-const objectIdString = z
-  .string('an id is required')
-  .regex(/^[0-9a-fA-F]{24}$/, 'ids are 24-character hex strings');
+const objectIdString = objectId('conversationId');
 const target = z.object({ conversationId: objectIdString });
 
 export function registerOperatorHandlers(ctx: AppContext, socket: AppSocket, allow: Allow) {
