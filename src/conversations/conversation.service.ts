@@ -6,6 +6,7 @@ import type { AudioStore } from '../voice/audio-store';
 import { durationSeconds, estimatedSatisfaction, normaliseSentiment } from './conversation-metrics';
 import { Conversation, type ConversationDocument } from './conversation.model';
 import type { ConversationEvents } from './events';
+import { chatOf } from './conversation.view';
 import { agentFor, getWritableConversation, type Actor } from './turn';
 
 const notFound = () => new AppError(404, 'NOT_FOUND', 'Conversation not found');
@@ -91,9 +92,7 @@ interface Deps {
 
 /** Final title, sentiment and duration from the whole conversation. */
 async function finalise(deps: Pick<Deps, 'ai'>, c: ConversationDocument): Promise<void> {
-  const chat = c.messages
-    .filter((m) => m.role === 'user' || m.role === 'assistant')
-    .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
+  const chat = chatOf(c.messages);
   const hasCustomer = chat.some((m) => m.role === 'user');
   if (hasCustomer) {
     const { profile } = await agentFor(c);
@@ -148,9 +147,7 @@ export async function reanalyseAll(deps: Pick<Deps, 'ai'>, userId: string) {
   let updated = 0;
   for await (const conversation of cursor) {
     total += 1;
-    const chat = conversation.messages
-      .filter((m) => m.role === 'user' || m.role === 'assistant')
-      .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
+    const chat = chatOf(conversation.messages);
     const sentiment = normaliseSentiment(await deps.ai.overallSentiment(chat));
     const duration = durationSeconds(conversation.messages);
     if (
@@ -190,9 +187,7 @@ export async function retitle(
   const conversation = await getOwnedConversation(userId, id);
   if (title === undefined) {
     const { profile } = await agentFor(conversation);
-    const chat = conversation.messages
-      .filter((m) => m.role === 'user' || m.role === 'assistant')
-      .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
+    const chat = chatOf(conversation.messages);
     title =
       chat.length > 0
         ? await deps.ai.title({ agent: profile, messages: chat })

@@ -1,3 +1,4 @@
+import type { ChatMessage } from '../ai/engine';
 import type { ConversationDocument, MessageFields } from './conversation.model';
 import type { WireMessage } from './events';
 
@@ -51,4 +52,15 @@ export function toConversationDetail(c: ConversationDocument) {
       satisfactionSource: c.metadata.satisfactionSource,
     },
   };
+}
+
+/** The customer/assistant turns as the AI sees them (no system messages), the last `lastN`. */
+export function chatOf(messages: MessageFields[], lastN = Infinity): ChatMessage[] {
+  const turns = messages.filter(
+    (m): m is MessageFields & { role: 'user' | 'assistant' } =>
+      m.role === 'user' || m.role === 'assistant',
+  );
+  return turns
+    .slice(-Math.min(lastN, turns.length))
+    .map((m) => ({ role: m.role, content: m.content }));
 }

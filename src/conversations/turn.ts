@@ -33,7 +33,7 @@ import {
   handoffReason,
   type EscalationRules,
 } from './handoff-rules';
-import { toWireMessage } from './conversation.view';
+import { chatOf, toWireMessage } from './conversation.view';
 import { syncFact } from '../analytics/facts';
 
 /**
@@ -239,14 +239,7 @@ export interface TurnResult {
   isDemo: boolean;
 }
 
-const toChat = (messages: MessageFields[]): ChatMessage[] =>
-  messages
-    .filter(
-      (m): m is MessageFields & { role: 'user' | 'assistant' } =>
-        m.role === 'user' || m.role === 'assistant',
-    )
-    .slice(-HISTORY_TURNS)
-    .map((m) => ({ role: m.role, content: m.content }));
+const toChat = (messages: MessageFields[]): ChatMessage[] => chatOf(messages, HISTORY_TURNS);
 
 function duplicateResult(
   conversation: ConversationDocument,
