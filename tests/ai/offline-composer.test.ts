@@ -12,6 +12,7 @@ import {
   isClosingMessage,
 } from '../../src/ai/offline/composer';
 import * as P from '../../src/ai/offline/phrases';
+import { analysisOf } from '../support/ai-fixtures';
 
 function makeAgent(overrides: Partial<AgentProfile> = {}): AgentProfile {
   return {
@@ -46,20 +47,7 @@ function makeAgent(overrides: Partial<AgentProfile> = {}): AgentProfile {
   };
 }
 
-function analysis(overrides: Partial<MessageAnalysis> = {}): MessageAnalysis {
-  return {
-    intent: 'general',
-    fineIntent: null,
-    sentiment: 'neutral',
-    polarity: 'neutral',
-    urgent: false,
-    wantsHuman: false,
-    companies: [],
-    language: 'en',
-    confidence: 0.9,
-    ...overrides,
-  };
-}
+const analysis = analysisOf;
 
 const negative = { sentiment: 'negative', polarity: 'negative' } as const;
 const sentences = (text: string): string[] =>

@@ -1,5 +1,6 @@
 import type { AgentProfile, ChatMessage, MessageAnalysis } from '../../src/ai/engine';
 import { composeOverallSentiment, composeTitle, type Analyse } from '../../src/ai/offline/title';
+import { analysisOf } from '../support/ai-fixtures';
 
 const agent = (companyName: string): AgentProfile => ({
   name: 'Maya',
@@ -13,20 +14,7 @@ const agent = (companyName: string): AgentProfile => ({
   settings: { maxTokens: 300, temperature: 0.7 },
 });
 
-function base(overrides: Partial<MessageAnalysis> = {}): MessageAnalysis {
-  return {
-    intent: 'general',
-    fineIntent: null,
-    sentiment: 'neutral',
-    polarity: 'neutral',
-    urgent: false,
-    wantsHuman: false,
-    companies: [],
-    language: 'en',
-    confidence: 0.9,
-    ...overrides,
-  };
-}
+const base = analysisOf;
 
 /** A scripted NLU: the analysis of each text is given by the test. */
 const scripted =
