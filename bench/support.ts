@@ -422,6 +422,8 @@ export interface TurnOutcome {
   firstChunkMs: number;
   /** user_message emit -> last ai_response_chunk (the reply text is complete), ms. */
   lastChunkMs: number;
+  /** user_message emit -> first ai_audio_chunk (the first spoken sentence), ms (NaN when none). */
+  firstAudioChunkMs: number;
   /** Size of the decoded MP3 in ai_response; 0 when the reply came without audio. */
   audioBytes: number;
   /** error code when !ok. */
@@ -433,6 +435,7 @@ interface PendingTurn {
   start: number;
   firstChunk: number;
   lastChunk: number;
+  firstAudioChunk: number;
   handoff: boolean;
   resolve: (outcome: TurnOutcome) => void;
   timer: NodeJS.Timeout;
@@ -458,6 +461,11 @@ export class Customer {
       const now = performance.now();
       if (Number.isNaN(this.pending.firstChunk)) this.pending.firstChunk = now;
       this.pending.lastChunk = now;
+    });
+    socket.on('ai_audio_chunk', () => {
+      if (this.pending && Number.isNaN(this.pending.firstAudioChunk)) {
+        this.pending.firstAudioChunk = performance.now();
+      }
     });
     socket.on('handoff_started', () => {
       if (this.pending) this.pending.handoff = true;
@@ -514,6 +522,7 @@ export class Customer {
         start,
         firstChunk: Number.NaN,
         lastChunk: Number.NaN,
+        firstAudioChunk: Number.NaN,
         handoff: false,
         resolve,
         timer: setTimeout(
@@ -546,6 +555,7 @@ export class Customer {
       latencyMs: performance.now() - pending.start,
       firstChunkMs: pending.firstChunk - pending.start,
       lastChunkMs: pending.lastChunk - pending.start,
+      firstAudioChunkMs: pending.firstAudioChunk - pending.start,
       handoff: pending.handoff,
     });
   }

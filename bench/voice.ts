@@ -88,6 +88,10 @@ async function endToEnd(): Promise<string> {
       const ok = outcomes.filter((o) => o.ok && o.audioBytes > 0);
       const text = summarize(ok.map((o) => o.firstChunkMs));
       const audio = summarize(ok.map((o) => o.latencyMs));
+      const firstSpoken = summarize(
+        ok.map((o) => o.firstAudioChunkMs).filter((v) => !Number.isNaN(v)),
+      );
+      const spokenWithin = ok.filter((o) => o.firstAudioChunkMs <= BUDGET_MS).length;
       const tail = summarize(ok.map((o) => o.latencyMs - o.lastChunkMs));
       const within = ok.filter((o) => o.latencyMs <= BUDGET_MS).length;
       const meanKiB = ok.reduce((sum, o) => sum + o.audioBytes, 0) / Math.max(1, ok.length) / 1024;
@@ -96,6 +100,9 @@ async function endToEnd(): Promise<string> {
         String(outcomes.length),
         ms(text.p50),
         ms(text.p99),
+        ms(firstSpoken.p50),
+        ms(firstSpoken.p99),
+        `${spokenWithin}/${ok.length} (${pct(spokenWithin, ok.length)})`,
         ms(audio.p50),
         ms(audio.p99),
         ms(tail.p50),
@@ -110,8 +117,11 @@ async function endToEnd(): Promise<string> {
         'turns',
         'first text p50 ms',
         'first text p99 ms',
-        'first audio p50 ms',
-        'first audio p99 ms',
+        'first sentence audio p50 ms',
+        'first sentence audio p99 ms',
+        'first sentence within 800 ms',
+        'whole reply audio p50 ms',
+        'whole reply audio p99 ms',
         'last text -> audio p50 ms',
         `audio within ${BUDGET_MS} ms`,
         'MP3 KiB (mean)',
@@ -198,7 +208,7 @@ async function main(): Promise<void> {
   const socketTable = await endToEnd();
   const engineTable = await engineDirect();
   console.log(
-    `\n## Voice turn over Socket.io (first text = first ai_response_chunk; first audio = ai_response with the whole MP3)${QUICK ? ', --quick' : ''}\n`,
+    `\n## Voice turn over Socket.io (first text = first ai_response_chunk; first sentence audio = first ai_audio_chunk; whole reply audio = ai_response with the whole MP3)${QUICK ? ', --quick' : ''}\n`,
   );
   console.log(socketTable);
   console.log('\n## Where the time goes: the offline engine called directly\n');

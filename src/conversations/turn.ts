@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import { Types } from 'mongoose';
 import type {
   AgentProfile,
@@ -27,6 +26,8 @@ import {
   type MessageFields,
 } from './conversation.model';
 import type { ConversationEvents } from './events';
+import { speak, type AudioPiece, type SpeakMode, type SpokenReply } from './speech';
+
 import {
   DEFAULT_ESCALATION,
   HANDOFF_NOTICE,
@@ -56,16 +57,6 @@ export interface TurnDeps {
 export interface Actor {
   userId?: string;
   visitorKey?: string;
-}
-
-export type SpeakMode = 'inline' | 'file' | 'none';
-
-export interface SpokenReply {
-  /** base64 mp3 for sockets (inline) */
-  audioData?: string;
-  audioType?: 'audio/mpeg';
-  /** a served file for REST */
-  audioUrl?: string;
 }
 
 const conversationNotFound = () => new AppError(404, 'NOT_FOUND', 'Conversation not found');
@@ -219,6 +210,8 @@ export interface TurnInput {
    * refreshed: a socket answers here, so title and sentiment work never delays the customer.
    */
   onReply?: (reply: MessageFields, speech: SpokenReply, isDemo: boolean) => void;
+  /** Each spoken sentence of the reply, in order, as soon as it is ready (voice clients). */
+  onAudio?: (piece: AudioPiece) => void;
   signal?: AbortSignal;
 }
 
@@ -344,7 +337,7 @@ export async function handleCustomerMessage(deps: TurnDeps, input: TurnInput): P
     );
   }
   const handoffNow = reason ?? (result.action === 'handoff' ? 'ai_decision' : null);
-  const speech = await speak(deps, result.text, profile.voice, input.speak);
+  const speech = await speak(deps, result.text, profile.voice, input.speak, input.onAudio);
 
   const reply: MessageFields = {
     _id: new Types.ObjectId(),
@@ -467,38 +460,6 @@ export async function refreshAnalytics(
 
 // ---------------------------------------------------------------------------------------------
 // Speech
-
-/**
- * Spoken text is often the same (every welcome of an agent, handoff notices): the audio is kept
- * for reuse, bounded by total size. Keyed by provider, voice and text.
- */
-const speechCache = new LRUCache<string, Buffer>({
-  maxSize: 32 * 1024 * 1024,
-  sizeCalculation: (audio) => audio.length || 1,
-});
-
-/** Speech never fails a turn: without audio the client still shows the text. */
-export async function speak(
-  deps: Pick<TurnDeps, 'ai' | 'audio' | 'logger'>,
-  text: string,
-  voice: string,
-  mode: SpeakMode,
-): Promise<SpokenReply> {
-  if (mode === 'none' || !text.trim()) return {};
-  try {
-    const key = `${deps.ai.name}|${voice}|${text}`;
-    let audio = speechCache.get(key);
-    if (!audio) {
-      audio = (await deps.ai.speak(text, voice)).audio;
-      speechCache.set(key, audio);
-    }
-    if (mode === 'inline') return { audioData: audio.toString('base64'), audioType: 'audio/mpeg' };
-    return { audioUrl: await deps.audio.save(audio, 'mp3') };
-  } catch (err) {
-    deps.logger.warn({ err: (err as Error).message }, 'speech failed; replying with text only');
-    return {};
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Preview (POST /api/agents/:id/test): the same analyse + decide + reply, nothing stored.

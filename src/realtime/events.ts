@@ -33,6 +33,15 @@ export interface ServerToClientEvents {
   }) => void;
   typing: (typing: boolean) => void;
   ai_response_chunk: (p: { conversationId: string; index: number; delta: string }) => void;
+  /** The reply spoken sentence by sentence, in order, before ai_response carries it whole. */
+  ai_audio_chunk: (p: {
+    conversationId: string;
+    index: number;
+    text: string;
+    audioData: string;
+    audioType: 'audio/mpeg';
+    final: boolean;
+  }) => void;
   ai_response: (
     p: {
       message: string;

@@ -248,6 +248,22 @@ describe('streaming, acknowledgements and idempotent resend', () => {
     expect(chunks.map((c) => c.delta).join('')).toBe(reply.message);
     const names = s.log.map((e) => e.event);
     expect(names.lastIndexOf('ai_response_chunk')).toBeLessThan(names.indexOf('ai_response'));
+    // The spoken reply arrives sentence by sentence before ai_response carries it whole.
+    const audio = eventsNamed(s, 'ai_audio_chunk') as Array<{
+      index: number;
+      audioData: string;
+      final: boolean;
+      text: string;
+    }>;
+    expect(audio.length).toBeGreaterThan(0);
+    expect(audio.map((a) => a.index)).toEqual(audio.map((_a, i) => i));
+    expect(audio.map((a) => a.final)).toEqual(audio.map((_a, i) => i === audio.length - 1));
+    expect(names.lastIndexOf('ai_audio_chunk')).toBeLessThan(names.indexOf('ai_response'));
+    const joined = Buffer.concat(audio.map((a) => Buffer.from(a.audioData, 'base64')));
+    expect(
+      joined.equals(Buffer.from(String((reply as Record<string, unknown>).audioData), 'base64')),
+    ).toBe(true);
+    expect(audio.map((a) => a.text).join(' ')).toBe(reply.message);
   });
 
   it('acknowledges with the stored ids; a resend with the same clientMessageId is not a new turn', async () => {
