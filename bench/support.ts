@@ -481,12 +481,17 @@ export class Customer {
     socket.on('disconnect', () => this.finish({ ok: false, audioBytes: 0, code: 'DISCONNECTED' }));
   }
 
-  static async connect(url: string, timeoutMs = 20_000): Promise<Customer> {
+  static async connect(
+    url: string,
+    timeoutMs = 20_000,
+    auth?: Record<string, unknown>,
+  ): Promise<Customer> {
     const socket = io(url, {
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
       timeout: timeoutMs,
+      auth,
     });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
@@ -566,11 +571,18 @@ export class Customer {
 }
 
 /** Opens `count` customer sockets, `batch` handshakes at a time. */
-export async function connectMany(url: string, count: number, batch = 50): Promise<Customer[]> {
+export async function connectMany(
+  url: string,
+  count: number,
+  batch = 50,
+  auth?: Record<string, unknown>,
+): Promise<Customer[]> {
   const customers: Customer[] = [];
   for (let i = 0; i < count; i += batch) {
     const n = Math.min(batch, count - i);
-    customers.push(...(await Promise.all(Array.from({ length: n }, () => Customer.connect(url)))));
+    customers.push(
+      ...(await Promise.all(Array.from({ length: n }, () => Customer.connect(url, 20_000, auth)))),
+    );
   }
   return customers;
 }

@@ -59,7 +59,8 @@ const pct = (part: number, whole: number) =>
   whole ? `${((100 * part) / whole).toFixed(0)}%` : '-';
 
 async function socketLevel(server: BenchServer, callers: number, messages: number) {
-  const customers = await connectMany(server.url, callers);
+  // A voice client: asks for the reply spoken sentence by sentence (ai_audio_chunk).
+  const customers = await connectMany(server.url, callers, 50, { audioChunks: true });
   for (const customer of customers) await customer.start(server.agentId);
   const outcomes: TurnOutcome[] = [];
   await Promise.all(

@@ -4,10 +4,10 @@ import type { Logger } from '../logger';
 import type { AudioStore } from '../voice/audio-store';
 
 /**
- * Speaking replies. Text is spoken sentence by sentence: the pieces are synthesized in parallel
- * (the TTS pool has a worker per core), delivered in order as each is ready (so a voice client
- * can start playing after the first sentence), and joined into one MP3 for clients that play a
- * whole reply. MP3 is a stream of frames, so pieces concatenate into a valid file.
+ * Speaking replies. For a client that plays audio as it comes (onPiece), text is spoken sentence
+ * by sentence: the pieces are synthesized in parallel (the TTS pool has a worker per core),
+ * delivered in order as each is ready, and joined into one MP3 for the final answer (MP3 is a
+ * stream of frames, so pieces concatenate into a valid file). Otherwise the text is one job.
  */
 
 export type SpeakMode = 'inline' | 'file' | 'none';
@@ -87,7 +87,8 @@ export async function speak(
   onPiece?: (piece: AudioPiece) => void,
 ): Promise<SpokenReply> {
   if (mode === 'none' || !text.trim()) return {};
-  const pieces = spokenPieces(text);
+  // Pieces cost a TTS job each (~70 ms of set-up): only worth it for a client that plays them.
+  const pieces = onPiece ? spokenPieces(text) : [text.trim()];
   const ready: Array<Buffer | null | undefined> = new Array(pieces.length);
   let next = 0;
   // Deliver in order: a piece goes out once every piece before it has.

@@ -126,15 +126,17 @@ export function registerChatHandlers(ctx: AppContext, socket: AppSocket, allow: 
         speak: socket.data.wantsAudio ? 'inline' : 'none',
         onDelta: (delta, index) =>
           socket.emit('ai_response_chunk', { conversationId, index, delta }),
-        onAudio: (piece) =>
-          socket.emit('ai_audio_chunk', {
-            conversationId,
-            index: piece.index,
-            text: piece.text,
-            audioData: piece.audio.toString('base64'),
-            audioType: 'audio/mpeg',
-            final: piece.final,
-          }),
+        onAudio: !socket.data.audioChunks
+          ? undefined
+          : (piece) =>
+              socket.emit('ai_audio_chunk', {
+                conversationId,
+                index: piece.index,
+                text: piece.text,
+                audioData: piece.audio.toString('base64'),
+                audioType: 'audio/mpeg',
+                final: piece.final,
+              }),
         onReply: (reply, speech, isDemo) => {
           answered = true;
           socket.emit('ai_response', {

@@ -101,4 +101,6 @@ export interface SocketData {
   conversations: Set<string>;
   /** false when the client asked for text only (handshake auth.audio or ?audio=false). */
   wantsAudio: boolean;
+  /** true when the client plays ai_audio_chunk pieces (handshake auth.audioChunks or ?audioChunks=true). */
+  audioChunks: boolean;
 }

@@ -54,8 +54,12 @@ export function attachRealtime(ctx: AppContext, httpServer: http.Server): () => 
     socket.data.ip = socket.handshake.address;
     socket.data.user = null;
     // Text-only clients (chat widgets without speakers) skip speech, the costliest step.
-    const auth = socket.handshake.auth as { audio?: unknown } | undefined;
+    const auth = socket.handshake.auth as { audio?: unknown; audioChunks?: unknown } | undefined;
     socket.data.wantsAudio = auth?.audio !== false && socket.handshake.query.audio !== 'false';
+    // Voice clients that play the reply sentence by sentence opt in (it costs more TTS work).
+    socket.data.audioChunks =
+      socket.data.wantsAudio &&
+      (auth?.audioChunks === true || socket.handshake.query.audioChunks === 'true');
     if (!ips.connect(socket.data.ip))
       return next(new Error('Too many connections from this address'));
     socket.once('disconnect', () => ips.disconnect(socket.data.ip));

@@ -88,6 +88,8 @@ describe("the frontend's agent-call flow (no token on the socket)", () => {
     expect(typeof reply.message).toBe('string');
     expect(reply).not.toHaveProperty('demoAgent');
     expect(isBase64Mp3(reply.audioData)).toBe(true);
+    // Sentence audio is opt-in: the frontend never asked for it.
+    expect(eventsNamed(s, 'ai_audio_chunk')).toEqual([]);
 
     const stored = await Conversation.findById(started.conversationId);
     expect(stored!.agentId!.toString()).toBe(agent._id);
@@ -229,7 +231,9 @@ describe('streaming, acknowledgements and idempotent resend', () => {
   it('sends ordered chunks that add up to the reply, then ai_response', async () => {
     const owner = await registerUser(app);
     const agent = await agentOf(owner);
-    const s = await open();
+    // A voice client that plays the reply sentence by sentence.
+    const s = await connect(app.url, { auth: { audioChunks: true } });
+    sockets.push(s);
     s.socket.emit('start_conversation', { agentId: agent._id });
     const { conversationId } = await s.next<Started>('conversation_started');
     s.socket.emit('user_message', {
