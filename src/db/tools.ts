@@ -18,10 +18,6 @@ export function toolPath(name: ToolName): string {
   return path.join(ROOT, '.bin', name);
 }
 
-export function toolBuilt(name: ToolName): boolean {
-  return existsSync(toolPath(name));
-}
-
 export class ToolUnavailableError extends Error {}
 
 function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {

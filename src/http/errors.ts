@@ -31,8 +31,3 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
-
-export const notFound = (message: string) => new AppError(404, 'NOT_FOUND', message);
-export const badRequest = (message: string, details?: Record<string, unknown>) =>
-  new AppError(400, 'VALIDATION_FAILED', message, details);
-export const forbidden = (message: string) => new AppError(403, 'FORBIDDEN', message);
