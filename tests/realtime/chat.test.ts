@@ -1,22 +1,13 @@
 import { Conversation } from '../../src/conversations/conversation.model';
 import { createAgent, registerUser, startTestApp, type TestApp } from '../support/app';
-import { connect, eventsNamed, type TestSocket } from '../support/sockets';
+import { connect, eventsNamed, useSocketTestApp } from '../support/sockets';
 
+const suite = useSocketTestApp(() => startTestApp());
 let app: TestApp;
-const sockets: TestSocket[] = [];
-beforeAll(async () => {
-  app = await startTestApp();
+beforeAll(() => {
+  app = suite.app;
 });
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
-afterAll(() => app.close());
-
-async function open(token?: string) {
-  const s = await connect(app.url, { token });
-  sockets.push(s);
-  return s;
-}
+const open = (token?: string) => suite.open({ token });
 
 type User = Awaited<ReturnType<typeof registerUser>>;
 
@@ -143,8 +134,7 @@ describe('text-only clients', () => {
   it('get no audio when the handshake says audio: false', async () => {
     const owner = await registerUser(app);
     const agent = await agentOf(owner);
-    const s = await connect(app.url, { auth: { audio: false } });
-    sockets.push(s);
+    const s = await suite.open({ auth: { audio: false } });
     s.socket.emit('start_conversation', { agentId: agent._id });
     const started = await s.next<Started>('conversation_started');
     expect(started.welcomeMessage.audioData).toBeUndefined();
@@ -232,8 +222,7 @@ describe('streaming, acknowledgements and idempotent resend', () => {
     const owner = await registerUser(app);
     const agent = await agentOf(owner);
     // A voice client that plays the reply sentence by sentence.
-    const s = await connect(app.url, { auth: { audioChunks: true } });
-    sockets.push(s);
+    const s = await suite.open({ auth: { audioChunks: true } });
     s.socket.emit('start_conversation', { agentId: agent._id });
     const { conversationId } = await s.next<Started>('conversation_started');
     s.socket.emit('user_message', {

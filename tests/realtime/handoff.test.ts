@@ -1,22 +1,13 @@
 import { Conversation } from '../../src/conversations/conversation.model';
 import { createAgent, registerUser, startTestApp, type TestApp } from '../support/app';
-import { connect, eventsNamed, type TestSocket } from '../support/sockets';
+import { eventsNamed, useSocketTestApp } from '../support/sockets';
 
+const suite = useSocketTestApp(() => startTestApp());
 let app: TestApp;
-const sockets: TestSocket[] = [];
-beforeAll(async () => {
-  app = await startTestApp();
+beforeAll(() => {
+  app = suite.app;
 });
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
-afterAll(() => app.close());
-
-async function open(token?: string) {
-  const s = await connect(app.url, { token });
-  sockets.push(s);
-  return s;
-}
+const open = (token?: string) => suite.open({ token });
 
 describe('human handoff end to end: customer, owner, operator', () => {
   it('hands off on request, lets an invited operator answer as the agent, and releases to the AI', async () => {

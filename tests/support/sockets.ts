@@ -1,3 +1,4 @@
+import type { TestApp } from './app';
 import { io, type Socket } from 'socket.io-client';
 
 /** A socket.io-client connection to the test server, with helpers to await events in order. */
@@ -80,3 +81,30 @@ export async function connect(
 /** Events of one name received so far. */
 export const eventsNamed = (ts: TestSocket, name: string) =>
   ts.log.filter((e) => e.event === name).map((e) => e.payload);
+
+/**
+ * Registers the hooks of a socket test file: one real server for the file, and every socket
+ * opened with `open()` closed after each test.
+ */
+export function useSocketTestApp(start: () => Promise<TestApp>) {
+  let app: TestApp | undefined;
+  const sockets: TestSocket[] = [];
+  beforeAll(async () => {
+    app = await start();
+  });
+  afterEach(() => {
+    for (const s of sockets.splice(0)) s.close();
+  });
+  afterAll(() => app?.close());
+  return {
+    get app(): TestApp {
+      if (!app) throw new Error('the test app is not started yet');
+      return app;
+    },
+    async open(options: { token?: string; auth?: Record<string, unknown> } = {}) {
+      const s = await connect(this.app.url, options);
+      sockets.push(s);
+      return s;
+    },
+  };
+}
